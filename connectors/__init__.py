@@ -1,0 +1,1 @@
+"""crossdock.connectors."""
