@@ -89,7 +89,7 @@ async def run_demo(job_file: Path, *, show: bool = True) -> list[Any]:
             summary = await _run_with_progress(JobRunner(job), show)
             summaries.append(summary)
             if show:
-                print_summary(summary)
+                print_summary(summary, job_file)
             if number == 1:
                 answered = _let_partners_answer(job)
                 if show and answered:

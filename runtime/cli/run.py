@@ -50,7 +50,7 @@ def run_command(
                 summary = await _run_with_progress(runner, show_progress)
                 summaries.append(summary)
                 if not json_out:
-                    print_summary(summary)
+                    print_summary(summary, job_file)
                 if once or dry_run or config.schedule is None or runner.stopping:
                     break
                 wait = (config.schedule.next_after(datetime.now(UTC)) - datetime.now(UTC)).total_seconds()
@@ -104,7 +104,12 @@ async def _run_with_progress(runner: JobRunner, show: bool) -> RunSummary:
         return await runner.run()
 
 
-def print_summary(summary: RunSummary) -> None:
+def print_summary(summary: RunSummary, job_file: Path | None = None) -> None:
+    """The run's table and totals; ``job_file`` makes the error-queue hint a command that finds them.
+
+    A job may keep its state in its own store (``state:``), which ``crossdock errors list`` alone would
+    not open: the hint then carries ``--job``.
+    """
     from rich.table import Table
 
     title = f"{summary.job}: {summary.status}" + (" (dry run)" if summary.dry_run else "")
@@ -124,7 +129,8 @@ def print_summary(summary: RunSummary) -> None:
     if summary.message:
         console.print(redact(summary.message), markup=False)
     if summary.totals.failed:
-        console.print(f"{summary.totals.failed} record(s) parked in the error queue: crossdock errors list")
+        hint = "crossdock errors list" + (f" --job {job_file}" if job_file is not None else "")
+        console.print(f"{summary.totals.failed} record(s) parked in the error queue: {hint}", markup=False)
     if summary.dry_run and summary.would_write:
         console.print(f"would write (first {len(summary.would_write)}):")
         for item in summary.would_write:

@@ -92,6 +92,20 @@ def test_example_job_runs_then_errors_can_be_listed_shown_and_resolved(tmp_path:
     assert status["runs"][0]["job"] == "file-to-rest"
 
 
+def test_run_summary_names_the_command_that_lists_its_parked_records(tmp_path: Path) -> None:
+    job_dir = tmp_path / "examples"
+    shutil.copytree(EXAMPLE.parent, job_dir, ignore=shutil.ignore_patterns("out"))
+    job = job_dir / EXAMPLE.name
+
+    run = crossdock("run", str(job), "--once", cwd=tmp_path)
+    hint = next(line for line in run.stdout.splitlines() if "parked in the error queue" in line)
+    command = hint.split(": ", 1)[1].split()
+    assert command[:3] == ["crossdock", "errors", "list"]
+
+    listed = crossdock(*command[1:], "--json", cwd=tmp_path)
+    assert len(json.loads(listed.stdout)) == 1, "the hinted command finds the parked record"
+
+
 def test_dry_run_shows_what_would_be_written_and_writes_nothing(tmp_path: Path) -> None:
     job_dir = tmp_path / "examples"
     shutil.copytree(EXAMPLE.parent, job_dir, ignore=shutil.ignore_patterns("out"))
