@@ -12,7 +12,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from ._durable import fsync_directory
+from crossdock.runtime.files import fsync_directory
+
 from ._positions import DataFile
 
 __all__ = ["list_files", "archive_file", "IN_PROGRESS_SUFFIXES"]

@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from crossdock.core.contract import Sink, WriteMode, WriteRequest, WriteResult
 from crossdock.core.errors import RecordError
+from crossdock.runtime.files import write_atomically
 
 from ._config import FileFormat
-from ._durable import write_atomically
 from ._outcomes import os_error_outcome
 
 if TYPE_CHECKING:

@@ -37,9 +37,9 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from crossdock.runtime.files import fsync_directory
 from crossdock.runtime.sandbox import CONTROL_PREFIX, build_sandbox_app
 
-from ._durable import fsync_directory
 from ._folder import IN_PROGRESS_SUFFIXES
 from ._samples import SeededFolder, write_samples
 

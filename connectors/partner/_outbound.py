@@ -26,8 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from crossdock.edi.transport import Mailbox
-
-from ._durable import fsync_directory, write_atomically
+from crossdock.runtime.files import fsync_directory, write_atomically
 
 __all__ = ["OutboundFiles", "StagedDelivery", "outbox_holds"]
 

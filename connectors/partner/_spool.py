@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ._durable import fsync_directory, write_atomically
+from crossdock.runtime.files import fsync_directory, write_atomically
 
 __all__ = ["Spool", "SpoolStaging", "SpoolFile", "SpoolEntry", "cursor_value", "file_stem"]
 

@@ -14,9 +14,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from crossdock.runtime.files import fsync_directory
+
 from ._mailbox import ListedFile, MoveOutcome, UnreadableFileError
 
-__all__ = ["list_regular_files", "move_no_replace", "read_regular_file", "write_new_file", "fsync_directory"]
+__all__ = ["list_regular_files", "move_no_replace", "read_regular_file", "write_new_file"]
 
 log = logging.getLogger("crossdock.edi.transport")
 
@@ -157,17 +159,3 @@ def write_new_file(path: Path, data: bytes) -> None:
         path.unlink(missing_ok=True)
         raise
     fsync_directory(path.parent)
-
-
-def fsync_directory(directory: Path) -> None:
-    """Make a new or renamed directory entry survive a power cut (best effort where refused)."""
-    try:
-        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # some network file systems refuse fsync on a directory; the rename stands
-        pass
-    finally:
-        os.close(fd)
