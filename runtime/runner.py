@@ -220,6 +220,11 @@ class JobRunner:
         NetSuite pages hold 1,000 rows) gets full batches: prepared pages are held, unacknowledged and
         not checkpointed, until the batch is full or the stream ends, then written and checkpointed
         together. What is held is bounded by the sink's batch size (and ``MAX_HELD_PAGES``).
+
+        One delivery runs in the background while the next pages are read and mapped, so the API is
+        not left idle while this process maps. Deliveries never overlap: each starts only once the one
+        before it has written and checkpointed, so checkpoints stay in order and at most one delivery
+        and one batch in preparation are in memory.
         """
         cursor_name = plan.cursor_name
         state = None if self.full_refresh else await self.store.get_cursor(self.job.name, cursor_name)
@@ -229,18 +234,29 @@ class JobRunner:
         batch = self.batch_size(plan)
         held_pages: list[Page] = []
         held_pairs: list[tuple[SourceRecord, BaseModel]] = []
-        async for page in stream.read(cursor.position()):
-            page_counts, pairs = await self._prepare_page(plan, cursor, page)
-            counts.add(page_counts)
-            held_pages.append(page)
-            held_pairs += pairs
-            fills_batch = batch <= len(page.records) or len(held_pairs) >= batch
-            if fills_batch or len(held_pages) >= MAX_HELD_PAGES or self.stopping:
-                await self._deliver_held(plan, cursor, held_pages, held_pairs, counts)
-                held_pages, held_pairs = [], []
-            self._emit(plan.name, counts)
-            if self.stopping:
-                return
+        delivering: asyncio.Task[None] | None = None
+        try:
+            async for page in stream.read(cursor.position()):
+                page_counts, pairs = await self._prepare_page(plan, cursor, page)
+                counts.add(page_counts)
+                self._emit(plan.name, counts)
+                held_pages.append(page)
+                held_pairs += pairs
+                fills_batch = batch <= len(page.records) or len(held_pairs) >= batch
+                if fills_batch or len(held_pages) >= MAX_HELD_PAGES or self.stopping:
+                    if delivering is not None:
+                        await delivering
+                    delivering = asyncio.create_task(self._deliver_held(plan, cursor, held_pages, held_pairs, counts))
+                    held_pages, held_pairs = [], []
+                if self.stopping:
+                    assert delivering is not None
+                    await delivering  # the page in flight is written and checkpointed, then the run ends
+                    return
+            if delivering is not None:
+                await delivering
+        except BaseException:
+            await _settle(delivering)
+            raise
         if held_pages:
             await self._deliver_held(plan, cursor, held_pages, held_pairs, counts)
         if not self.dry_run:
@@ -449,6 +465,21 @@ class JobRunner:
             message=redact(str(error)) if error else "",
             details=redact_value(_jsonable(details)),
         )
+
+
+async def _settle(delivering: asyncio.Task[None] | None) -> None:
+    """After a failure while reading or mapping: let the delivery in flight finish, so what it wrote
+    is recorded and checkpointed, before the failure propagates (a cancellation cancels it too)."""
+    if delivering is None or delivering.done():
+        if delivering is not None and not delivering.cancelled():
+            delivering.exception()  # retrieved: the original failure is the one reported
+        return
+    current = asyncio.current_task()
+    if current is not None and current.cancelling():
+        delivering.cancel()
+    await asyncio.wait([delivering])
+    if not delivering.cancelled():
+        delivering.exception()
 
 
 def _jsonable(value: Any) -> Any:

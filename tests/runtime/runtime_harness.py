@@ -8,7 +8,7 @@ guarantee of the runner can be shown deterministically.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,6 +54,8 @@ class FaultyErp:
     script: dict[int, Callable[[], httpx.Response] | str] = field(default_factory=dict)
     refuse_skus: set[str] = field(default_factory=set)
     posts: int = 0
+    before_post: Callable[[int], Awaitable[None]] | None = None
+    """Awaited with the call number before each POST /orders is answered (to hold a write open)."""
 
     @property
     def erp(self) -> Any:
@@ -70,7 +72,10 @@ class FaultyErp:
             async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
                 if request.method == "POST" and request.url.path == "/orders":
                     outer.posts += 1
-                    action = outer.script.get(outer.posts)
+                    number = outer.posts
+                    if outer.before_post is not None:
+                        await outer.before_post(number)
+                    action = outer.script.get(number)
                     if callable(action):
                         return action()
                     body = json.loads(request.content or b"{}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import logging
@@ -67,6 +68,27 @@ async def test_graceful_stop_checkpoints_and_the_next_run_resumes(harness: Harne
     second = await run_once(harness)
     assert second.status == "succeeded"
     assert second.totals.read == 20, "the second run resumed after the checkpoint"
+    assert_each_order_landed_once(harness, 30)
+
+
+async def test_the_next_page_is_mapped_while_the_previous_one_is_written(harness: Harness) -> None:
+    second_page_prepared = asyncio.Event()
+
+    async def hold_first_write_until_page_two_is_ready(number: int) -> None:
+        if number == 1:
+            await asyncio.wait_for(second_page_prepared.wait(), timeout=10)
+
+    harness.erp.before_post = hold_first_write_until_page_two_is_ready
+    async with await harness.open() as job:
+        runner = JobRunner(job)
+
+        def watch(event: ProgressEvent) -> None:
+            if event.counts.pages >= 2:
+                second_page_prepared.set()
+
+        runner.on_progress = watch
+        summary = await runner.run()
+    assert summary.status == "succeeded", summary.message
     assert_each_order_landed_once(harness, 30)
 
 
