@@ -217,9 +217,11 @@ class JobRunner:
         """Read, prepare and deliver the flow's pages, checkpointing after each delivery.
 
         A sink that takes bigger batches than the stream's pages (an SP-API feed holds 25,000 messages,
-        NetSuite pages hold 1,000 rows) gets full batches: prepared pages are held, unacknowledged and
-        not checkpointed, until the batch is full or the stream ends, then written and checkpointed
-        together. What is held is bounded by the sink's batch size (and ``MAX_HELD_PAGES``).
+        Shopify's ``inventorySetQuantities`` 250 quantities) gets full batches: prepared pages are held,
+        unacknowledged and not checkpointed, until they fill at least one batch; then only whole
+        batches are written, and what is left over waits for the next delivery together with its page,
+        which is checkpointed once all of it is written. What is held is bounded by the sink's batch
+        size and ``MAX_HELD_PAGES``; the end of the stream, or a stop, writes whatever is held.
 
         One delivery runs in the background while the next pages are read and mapped, so the API is
         not left idle while this process maps. Deliveries never overlap: each starts only once the one
@@ -232,22 +234,20 @@ class JobRunner:
         await self._count_open_errors(plan)
         stream: Stream[Any] = plan.stream
         batch = self.batch_size(plan)
-        held_pages: list[Page] = []
-        held_pairs: list[tuple[SourceRecord, BaseModel]] = []
+        held: list[_HeldPage] = []
         delivering: asyncio.Task[None] | None = None
         try:
             async for page in stream.read(cursor.position()):
                 page_counts, pairs = await self._prepare_page(plan, cursor, page)
                 counts.add(page_counts)
                 self._emit(plan.name, counts)
-                held_pages.append(page)
-                held_pairs += pairs
-                fills_batch = batch <= len(page.records) or len(held_pairs) >= batch
-                if fills_batch or len(held_pages) >= MAX_HELD_PAGES or self.stopping:
+                held.append(_HeldPage(page, pairs))
+                everything = len(held) >= MAX_HELD_PAGES or self.stopping
+                if everything or sum(len(h.pairs) for h in held) >= batch:
+                    pages, ready, held = _take_batches(held, batch, everything=everything)
                     if delivering is not None:
                         await delivering
-                    delivering = asyncio.create_task(self._deliver_held(plan, cursor, held_pages, held_pairs, counts))
-                    held_pages, held_pairs = [], []
+                    delivering = asyncio.create_task(self._deliver_held(plan, cursor, pages, ready, counts))
                 if self.stopping:
                     assert delivering is not None
                     await delivering  # the page in flight is written and checkpointed, then the run ends
@@ -257,8 +257,9 @@ class JobRunner:
         except BaseException:
             await _settle(delivering)
             raise
-        if held_pages:
-            await self._deliver_held(plan, cursor, held_pages, held_pairs, counts)
+        if held:
+            pages, ready, _ = _take_batches(held, batch, everything=True)
+            await self._deliver_held(plan, cursor, pages, ready, counts)
         if not self.dry_run:
             cursor.finish()
             await self.store.save_cursor(self.job.name, cursor_name, cursor.to_state())
@@ -284,7 +285,7 @@ class JobRunner:
         counts.written += written
         counts.skipped += skipped
         counts.failed += failed
-        if self.dry_run:
+        if self.dry_run or not pages:  # no page complete yet: its checkpoint waits for the rest of it
             return
         for page in pages:
             cursor.observe(page.records, resume_token=page.resume_token, sorted_by_cursor=plan.stream.sorted_by_cursor)
@@ -465,6 +466,38 @@ class JobRunner:
             message=redact(str(error)) if error else "",
             details=redact_value(_jsonable(details)),
         )
+
+
+@dataclass
+class _HeldPage:
+    """A page read and prepared but not yet checkpointed, with its records not yet handed to the sink."""
+
+    page: Page
+    pairs: list[tuple[SourceRecord, BaseModel]]
+
+
+def _take_batches(
+    held: list[_HeldPage], batch: int, *, everything: bool
+) -> tuple[list[Page], list[tuple[SourceRecord, BaseModel]], list[_HeldPage]]:
+    """Split what is held into the records to write now and what waits.
+
+    Returns the pages whose records are all in this delivery (to checkpoint after it), the records to
+    write (whole batches only, unless ``everything``), and the pages still held: a page whose records
+    are split stays held with its remaining records, and so does every page after it.
+    """
+    total = sum(len(h.pairs) for h in held)
+    take = total if everything else total - total % batch
+    pages: list[Page] = []
+    ready: list[tuple[SourceRecord, BaseModel]] = []
+    for index, entry in enumerate(held):
+        if take >= len(entry.pairs):
+            ready += entry.pairs
+            take -= len(entry.pairs)
+            pages.append(entry.page)
+            continue
+        ready += entry.pairs[:take]
+        return pages, ready, [_HeldPage(entry.page, entry.pairs[take:]), *held[index + 1 :]]
+    return pages, ready, []
 
 
 async def _settle(delivering: asyncio.Task[None] | None) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "api_efficiency.py"
-TINY = ["--skus", "300", "--orders", "120", "--shipments", "12", "--throughput-orders", "8", "--defaults-skus", "200"]
+TINY = ["--skus", "300", "--orders", "120", "--shipments", "12", "--throughput-orders", "8", "--defaults-skus", "600"]
 
 
 def load_bench() -> ModuleType:
@@ -57,9 +57,10 @@ def test_a_tiny_run_prints_requests_against_each_minimum_and_throughput(
     assert shopify_pages[0] == "120" and shopify_pages[1] == shopify_pages[2], "pages at the cost-bound minimum"
     amazon_pages = row(output, "Amazon orders read: searchOrders pages + per-order calls")
     assert amazon_pages[:3] == ["120", "2", "2"] and "getOrder" not in " ".join(amazon_pages)
-    # Defaults (file pages of 100, no options.batch_size): the runner holds pages to fill the feed.
-    assert row(output, "Amazon stock push (job defaults): feeds")[:3] == ["200", "1", "1"], "one feed, not one a page"
-    assert row(output, "Shopify stock push (job defaults): mutations")[:3] == ["200", "1", "1"]
+    # Defaults (file pages of 100, no options.batch_size): the runner holds pages to fill the feed,
+    # and cuts Shopify's batches at 250 whatever the page size (600 SKUs: 250 + 250 + 100, not 300 + 300).
+    assert row(output, "Amazon stock push (job defaults): feeds")[:3] == ["600", "1", "1"], "one feed, not one a page"
+    assert row(output, "Shopify stock push (job defaults): mutations")[:3] == ["600", "3", "3"]
 
     for operation in ("Amazon confirmShipment", "Shopify GraphQL orders read"):
         columns = row(output, operation)
