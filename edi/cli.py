@@ -185,9 +185,14 @@ def _print_issue(issue: Any, source: str, indent: str) -> None:
     console.print(Text(f"{indent}{source}: {issue}", style=style), highlight=False, soft_wrap=True)
 
 
+def _x12_input(path: Path) -> Any:
+    """``-`` is standard input (so ``edi render … | edi validate -`` works); anything else a file path."""
+    return sys.stdin.buffer if str(path) == "-" else path
+
+
 @edi_app.command("validate")
 def validate_command(
-    files: list[Path] = typer.Argument(..., help="X12 files to validate."),
+    files: list[Path] = typer.Argument(..., help="X12 files to validate (- for standard input)."),
     json_out: bool = JsonOpt,
     partner: str | None = PartnerOpt,
     partners_dir: Path | None = PartnersOpt,
@@ -205,7 +210,7 @@ def validate_command(
             results: list[tuple[Path, ValidationReport | None, str | None]] = []
             for path in files:
                 try:
-                    results.append((path, await validate(path, partner=profiles, store=store), None))
+                    results.append((path, await validate(_x12_input(path), partner=profiles, store=store), None))
                 except (X12ReadError, FileNotFoundError, IsADirectoryError, PermissionError) as exc:
                     results.append((path, None, str(exc)))
             return results
@@ -244,7 +249,7 @@ def validate_command(
 
 @edi_app.command("translate")
 def translate_command(
-    file: Path = typer.Argument(..., help="An X12 file."),
+    file: Path = typer.Argument(..., help="An X12 file (- for standard input)."),
     partner: str | None = PartnerOpt,
     partners_dir: Path | None = PartnersOpt,
 ) -> None:
@@ -252,7 +257,7 @@ def translate_command(
     _quiet_pyx12()
     profiles = _load_partners_or_exit(partner, partners_dir)
     try:
-        report = _run(lambda: translate_file(file, partner=profiles))
+        report = _run(lambda: translate_file(_x12_input(file), partner=profiles))
     except (X12ReadError, FileNotFoundError, IsADirectoryError, PermissionError) as exc:
         raise fail(f"{file}: {exc}", EXIT_UNREADABLE) from None
     sets = []
@@ -377,7 +382,7 @@ async def _track(store: Any, partner: PartnerProfile, text: str) -> None:
 
 @edi_app.command("ack")
 def ack_command(
-    files: list[Path] = typer.Argument(..., help="The inbound X12 file(s) to acknowledge."),
+    files: list[Path] = typer.Argument(..., help="The inbound X12 file(s) to acknowledge (- for standard input)."),
     partner: str | None = PartnerOpt,
     partners_dir: Path | None = PartnersOpt,
     state: str | None = typer.Option(
@@ -410,7 +415,7 @@ def ack_command(
         try:
             for file in files:
                 try:
-                    report = await validate(file, partner=profiles, store=store if state else None)
+                    report = await validate(_x12_input(file), partner=profiles, store=store if state else None)
                 except (X12ReadError, FileNotFoundError, IsADirectoryError, PermissionError) as exc:
                     problems.append(f"{file}: {exc}")
                     continue

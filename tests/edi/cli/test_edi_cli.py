@@ -164,3 +164,21 @@ def test_partner_options_pick_the_profile_used_for_translation(edi_samples_dir: 
     (entry,) = json.loads(result.output)["sets"]
     expected = "acme-dropship" if args and args[0] == "--partner" else None  # the 855's sender is no shipped profile
     assert entry["partner"] == expected
+
+
+def test_a_dash_reads_standard_input_so_commands_pipe(edi_samples_dir: Path, tmp_path: Path) -> None:
+    exe = Path(sys.executable).with_name("crossdock")
+    env = {**os.environ, "COLUMNS": "200", "CROSSDOCK_STATE": f"sqlite:///{tmp_path / 'state.db'}"}
+    translated = crossdock("edi", "translate", str(edi_samples_dir / "nodex12_850_4010VICS_tilde.edi"), cwd=tmp_path)
+    (tmp_path / "po.json").write_text(translated.stdout)
+    pipeline = f"'{exe}' edi render 850 --partner acme-dropship < po.json | '{exe}' edi validate - --json"
+    piped = subprocess.run(["bash", "-o", "pipefail", "-c", pipeline], cwd=tmp_path, env=env,
+                           capture_output=True, text=True, timeout=120)
+    assert piped.returncode == 0, piped.stdout + piped.stderr
+    assert json.loads(piped.stdout)[0]["status"] == "valid"
+
+    sample = (edi_samples_dir / "staedi_810_4010.edi").read_bytes()
+    for command in (["edi", "translate", "-"], ["edi", "ack", "-"]):
+        answer = subprocess.run([str(exe), *command], cwd=tmp_path, env=env, input=sample, capture_output=True, timeout=120)
+        assert answer.returncode == 0, answer.stderr
+    assert b"AK2*810*" in answer.stdout
