@@ -141,7 +141,10 @@ class FlowConfig(_Strict):
 class JobOptions(_Strict):
     """How the runner runs the job's flows."""
 
-    batch_size: int = Field(default=100, ge=1, description="Records per write for sinks that write in batches.")
+    batch_size: int = Field(
+        default=100, ge=1,
+        description="At most this many records per write for sinks that write in batches; when the job does not set it, each sink's own batch size applies.",
+    )
     concurrency: int = Field(default=4, ge=1, description="Writes in flight at once per flow.")
     dry_run: bool = Field(default=False, description="Read and map, write nothing.")
     lookback: Duration | None = Field(
