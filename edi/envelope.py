@@ -291,6 +291,30 @@ class _Tracker:
         self.id_ok: dict[str, bool] = {}
 
     # -- issues ---------------------------------------------------------------------------------
+    def trailer_issues(
+        self,
+        level: str,
+        segment: Segment,
+        *,
+        actual: int,
+        counted: str,
+        count_code: str,
+        header: str,
+        control_number: str | None,
+        control_code: str,
+    ) -> list[X12Issue]:
+        """The two checks every trailer (IEA, GE, SE) makes: its count (element 1) against what the
+        envelope held, and its control number (element 2) against the header's (``header``)."""
+        count, control = segment.element(1), segment.element(2)
+        found = []
+        if not (count.isdigit() and int(count) == actual):
+            message = f"{segment.id}01 says {count!r} {counted.format(actual)}"
+            found.append(self.issue(level, count_code, message, segment, element=1))
+        if control != control_number:
+            message = f"{segment.id}02 {control!r} does not match {header} {control_number!r}"
+            found.append(self.issue(level, control_code, message, segment, element=2))
+        return found
+
     def issue(
         self,
         level: str,
@@ -500,27 +524,11 @@ class _Tracker:
         ic = self.ic
         assert ic is not None
         ic.trailer = segment
-        count, control = segment.element(1), segment.element(2)
-        if count != str(len(ic.groups)) and not (count.isdigit() and int(count) == len(ic.groups)):
-            ic.issues.append(
-                self.issue(
-                    "interchange",
-                    InterchangeNote.INVALID_GROUP_COUNT,
-                    f"IEA01 says {count!r} functional groups, the interchange has {len(ic.groups)}",
-                    segment,
-                    element=1,
-                )
-            )
-        if control != ic.control_number:
-            ic.issues.append(
-                self.issue(
-                    "interchange",
-                    InterchangeNote.CONTROL_NUMBER_MISMATCH,
-                    f"IEA02 {control!r} does not match ISA13 {ic.control_number!r}",
-                    segment,
-                    element=2,
-                )
-            )
+        ic.issues += self.trailer_issues(
+            "interchange", segment, actual=len(ic.groups), counted="functional groups, the interchange has {}",
+            count_code=InterchangeNote.INVALID_GROUP_COUNT, header="ISA13", control_number=ic.control_number,
+            control_code=InterchangeNote.CONTROL_NUMBER_MISMATCH,
+        )  # fmt: skip
         yield from self.close_interchange(segment)
 
     def on_gs(self, segment: Segment) -> Iterator[tuple[int, object]]:
@@ -559,28 +567,11 @@ class _Tracker:
             yield from self.on_loose(segment)
             return
         grp.trailer = segment
-        count, control = segment.element(1), segment.element(2)
-        actual = len(grp.transaction_sets)
-        if not (count.isdigit() and int(count) == actual):
-            grp.issues.append(
-                self.issue(
-                    "group",
-                    GroupError.SET_COUNT_MISMATCH,
-                    f"GE01 says {count!r} transaction sets, the group has {actual}",
-                    segment,
-                    element=1,
-                )
-            )
-        if control != grp.control_number:
-            grp.issues.append(
-                self.issue(
-                    "group",
-                    GroupError.CONTROL_NUMBER_MISMATCH,
-                    f"GE02 {control!r} does not match GS06 {grp.control_number!r}",
-                    segment,
-                    element=2,
-                )
-            )
+        grp.issues += self.trailer_issues(
+            "group", segment, actual=len(grp.transaction_sets), counted="transaction sets, the group has {}",
+            count_code=GroupError.SET_COUNT_MISMATCH, header="GS06", control_number=grp.control_number,
+            control_code=GroupError.CONTROL_NUMBER_MISMATCH,
+        )  # fmt: skip
         yield from self.close_group(segment, None)
 
     def on_st(self, segment: Segment) -> Iterator[tuple[int, object]]:
@@ -657,26 +648,11 @@ class _Tracker:
         ts.declared_segment_count = count
         ts.trailer_control_number = control
         ts.complete = True
-        if not (count.isdigit() and int(count) == ts.segment_count):
-            ts.issues.append(
-                self.issue(
-                    "set",
-                    SetError.SEGMENT_COUNT_MISMATCH,
-                    f"SE01 says {count!r} segments, the set has {ts.segment_count} (ST and SE included)",
-                    segment,
-                    element=1,
-                )
-            )
-        if control != ts.control_number:
-            ts.issues.append(
-                self.issue(
-                    "set",
-                    SetError.CONTROL_NUMBER_MISMATCH,
-                    f"SE02 {control!r} does not match ST02 {ts.control_number!r}",
-                    segment,
-                    element=2,
-                )
-            )
+        ts.issues += self.trailer_issues(
+            "set", segment, actual=ts.segment_count, counted="segments, the set has {} (ST and SE included)",
+            count_code=SetError.SEGMENT_COUNT_MISMATCH, header="ST02", control_number=ts.control_number,
+            control_code=SetError.CONTROL_NUMBER_MISMATCH,
+        )  # fmt: skip
         yield from self.close_set(segment, None)
 
     def on_loose(self, segment: Segment) -> tuple[()]:
