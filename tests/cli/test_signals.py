@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -38,6 +39,20 @@ options: {{concurrency: 1}}
 """
 
 
+def wait_for_first_checkpoint(database: Path, proc: subprocess.Popen[str], timeout: float = 60) -> None:
+    """Until the run has checkpointed a page: the signal then lands mid-run however slow the start."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=1) as db:
+                if db.execute("SELECT count(*) FROM cursors").fetchone()[0]:
+                    return
+        except sqlite3.OperationalError:  # not created, or its tables not migrated yet
+            pass
+        time.sleep(0.05)
+    raise AssertionError("the run checkpointed no page in time")
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_signal_stops_after_a_checkpoint_and_the_next_run_finishes_the_rest(tmp_path: Path, sig: signal.Signals) -> None:
     seed_folder(tmp_path / "shop", orders=200, skus=10, seed=5, orders_per_file=50)
@@ -48,7 +63,7 @@ def test_signal_stops_after_a_checkpoint_and_the_next_run_finishes_the_rest(tmp_
 
     proc = subprocess.Popen([exe, "run", str(job), "--once", "--json"], cwd=tmp_path, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
-    time.sleep(2.0)  # 40 writes/s: about 80 of 200 orders in
+    wait_for_first_checkpoint(tmp_path / "state.db", proc)  # paced at 40 writes/s: 5 s for all 200
     assert proc.poll() is None, "the run ended before the signal; pace it slower"
     proc.send_signal(sig)
     out, err = proc.communicate(timeout=60)
