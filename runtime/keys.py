@@ -26,10 +26,21 @@ def canonical_id(entity: str, system: str, external_id: str) -> str:
     return uuid.uuid5(_NAMESPACE, f"{entity}\x1f{system}\x1f{external_id}").hex
 
 
-def record_digest(record: BaseModel | Any, *, exclude: Iterable[str] = VOLATILE_FIELDS) -> str:
-    """A short digest of a record's content: equal for equal content, whatever its volatile fields say."""
+def record_digest(
+    record: BaseModel | Any, *, exclude: Iterable[str] = VOLATILE_FIELDS, json_text: str | None = None
+) -> str:
+    """A short digest of a record's content: equal for equal content, whatever its volatile fields say.
+
+    ``json_text`` is the record's ``model_dump_json()`` when the caller has it already (the runner
+    serialises each record once, for its payload too): it is digested as it is when the record has
+    no volatile field, which gives the same digest as serialising again.
+    """
     if isinstance(record, BaseModel):
-        data = record.model_dump_json(exclude=set(exclude) & set(type(record).model_fields)).encode()
+        volatile = set(exclude) & type(record).model_fields.keys()
+        if json_text is not None and not volatile:
+            data = json_text.encode()
+        else:
+            data = record.model_dump_json(exclude=volatile).encode()
     else:
         data = repr(record).encode()
     return hashlib.sha256(data).hexdigest()[:32]

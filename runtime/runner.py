@@ -35,6 +35,7 @@ from crossdock.core.contract import (
 from crossdock.core.errors import ConnectorError, FatalError, RecordError, RetryableError
 from crossdock.core.redaction import redact, redact_value
 
+from .gc_policy import run_gc_settings
 from .job import FlowPlan, OpenJob
 from .keys import canonical_id, idempotency_key, record_digest
 
@@ -149,6 +150,10 @@ class JobRunner:
         return self._stop.is_set()
 
     async def run(self) -> RunSummary:
+        with run_gc_settings():  # fewer, cheaper collections while records stream through
+            return await self._run()
+
+    async def _run(self) -> RunSummary:
         started = time.perf_counter()
         summary = RunSummary(job=self.job.name, run_id=None, status="succeeded", dry_run=self.dry_run)
         run_id = None
@@ -334,9 +339,10 @@ class JobRunner:
         failed = 0
         for record, model in pairs:
             trace = plan.trace_key_of(model, fallback=record.key)
-            digest = record_digest(model)
+            text = model.model_dump_json()  # once, for both the digest and the payload
+            digest = record_digest(model, json_text=text)
             try:
-                payload = plan.to_sink_payload(model, trace)
+                payload = plan.to_sink_payload(model, trace, json_text=text)
             except RecordError as exc:
                 failed += 1
                 await self._park(plan, "map_out", trace, model.model_dump(mode="json"), exc)
