@@ -120,6 +120,20 @@ def _register_credentials(headers: httpx.Headers, url: httpx.URL | None = None) 
                 register_secret(value)
 
 
+class _CookiesFromSetCookie(httpx.Cookies):
+    """A cookie jar that reads a response only when it sets a cookie.
+
+    httpx hands every response to the standard library's cookie jar, which first wraps the request
+    and the response in ``urllib`` look-alikes. That costs about as much as building the request.
+    APIs authenticate with headers and almost never set cookies, so a response without
+    ``Set-Cookie`` is skipped: it could not have changed the jar anyway.
+    """
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        if "set-cookie" in response.headers:
+            super().extract_cookies(response)
+
+
 class PolicyClient(httpx.AsyncClient):
     """An ``httpx.AsyncClient`` bound to an :class:`HttpPolicy`; ``stats`` counts what it cost.
 
@@ -131,8 +145,18 @@ class PolicyClient(httpx.AsyncClient):
         self.name = name
         self.stats = RequestStats()
         options.setdefault("timeout", self.policy.httpx_timeout())
+        cookies = options.pop("cookies", None)
         super().__init__(**options)
+        self.cookies = cookies  # type: ignore[assignment]  # through the setter below
         _register_credentials(self.headers)
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        return self._cookie_jar
+
+    @cookies.setter
+    def cookies(self, cookies: Any) -> None:
+        self._cookie_jar = _CookiesFromSetCookie(cookies)
 
     async def send(
         self,

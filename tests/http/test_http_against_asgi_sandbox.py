@@ -65,3 +65,26 @@ async def test_streamed_sandbox_response_holds_its_concurrency_slot_until_read(c
 
     assert lines == ['{"n": 0}', '{"n": 1}', '{"n": 2}']
     assert limiter.in_flight == 0
+
+
+async def test_cookies_a_server_sets_are_kept_and_sent_back_while_other_responses_leave_them_be():
+    """The jar skips responses without Set-Cookie (parsing each one is a large share of a request's
+    cost); cookies still work for the APIs that use them."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/login":
+            return httpx.Response(200, headers={"Set-Cookie": "session_id=s-123; Path=/"})
+        if request.url.path == "/logout":
+            return httpx.Response(200, headers={"Set-Cookie": "session_id=; Path=/; Max-Age=0"})
+        return httpx.Response(200, json={"cookie": request.headers.get("cookie")})
+
+    async with create_client(
+        base_url="http://api.test", transport=httpx.MockTransport(handler), cookies={"region": "eu"}
+    ) as client:
+        assert (await client.get("/me")).json() == {"cookie": "region=eu"}
+        await client.get("/login")
+        assert (await client.get("/me")).json() == {"cookie": "region=eu; session_id=s-123"}
+        assert (await client.get("/me")).json() == {"cookie": "region=eu; session_id=s-123"}
+        await client.post("/logout")
+        assert (await client.get("/me")).json() == {"cookie": "region=eu"}
+        assert dict(client.cookies) == {"region": "eu"}
