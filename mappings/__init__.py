@@ -16,6 +16,7 @@ from ._compiled import CompiledMapping
 from ._compiler import compile_mapping
 from ._errors import MappingError, TransformError
 from ._loader import clear_mapping_cache, load_mapping, resolve_mapping
+from ._paths import compile_path
 from ._transforms import register_transform, registered_transforms
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "TransformError",
     "clear_mapping_cache",
     "compile_mapping",
+    "compile_path",
     "load_mapping",
     "register_transform",
     "registered_transforms",

@@ -1,10 +1,11 @@
 """JMESPath expressions compiled once into the fastest equivalent getter.
 
-Most mapping paths are plain field chains (``totalPriceSet.shopMoney.amount``) or chains with list
-indexes (``lineItems[0].sku``). jmespath's tree interpreter walks a dict-based AST on every call; for
-these shapes a closure doing the same lookups is several times faster and gives the same answers
-(a missing key, or a field read on a non-object, is null). Every other expression (filters,
-projections, functions) runs on jmespath's interpreter, parsed once.
+Most mapping paths are plain field chains (``totalPriceSet.shopMoney.amount``), chains with list
+indexes (``lineItems[0].sku``), or fallbacks between them (``updated_at || created_at``). jmespath's
+tree interpreter walks a dict-based AST on every call; for these shapes a closure doing the same
+lookups is several times faster and gives the same answers (a missing key, or a field read on a
+non-object, is null; ``||`` takes the left value unless it is null, false or empty). Every other
+expression (filters, projections, functions) runs on jmespath's interpreter, parsed once.
 """
 
 from __future__ import annotations
@@ -39,10 +40,27 @@ def compile_path(expression: str) -> Getter:
         position = getattr(exc, "lex_position", None)
         where = f" at position {position}" if isinstance(position, int) else ""
         raise PathSyntaxError(f"invalid JMESPath {expression!r}: {detail.rstrip(': ')}{where}") from None
-    steps = _plain_steps(parsed.parsed)
-    if steps is None:
+    getter = _fast_getter(parsed.parsed)
+    if getter is None:
         return partial(_INTERPRETER.visit, parsed.parsed)
-    return _getter_for(steps)
+    return getter
+
+
+def _fast_getter(node: dict[str, Any]) -> Getter | None:
+    """A closure for a plain chain, or for ``a || b || …`` of plain chains; None for anything else."""
+    if node["type"] == "or_expression":
+        left, right = (_fast_getter(child) for child in node["children"])
+        if left is None or right is None:
+            return None
+        return partial(_first_truthy, left, right)
+    steps = _plain_steps(node)
+    return None if steps is None else _getter_for(steps)
+
+
+def _first_truthy(left: Getter, right: Getter, value: Any) -> Any:
+    """JMESPath's ``||``: the left value unless it is false by JMESPath's rules, else the right one."""
+    found = left(value)
+    return found if is_truthy(found) else right(value)
 
 
 def is_truthy(value: Any) -> bool:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import string
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -28,6 +28,7 @@ import jmespath
 from crossdock.core.contract import Sink, WriteRequest, WriteResult
 from crossdock.core.errors import RecordError, RetryableError
 from crossdock.core.redaction import redact, redact_value
+from crossdock.mappings import compile_path
 
 from ._config import SinkConfig
 
@@ -48,6 +49,7 @@ class RestSink(Sink["RestConnector"]):
     def __init__(self, connector: RestConnector) -> None:
         super().__init__(connector)
         self.settings: SinkConfig = connector.config.sinks[self.name]
+        self._read_id = compile_path(self.settings.id_path) if self.settings.id_path else None
 
     async def write(self, batch: Sequence[WriteRequest]) -> list[WriteResult]:
         if not self.settings.batch:
@@ -69,7 +71,7 @@ class RestSink(Sink["RestConnector"]):
             body = await self._exchange(path, payload, request.idempotency_key, self.settings.id_path is not None)
         except RecordError as exc:
             return WriteResult(request.idempotency_key, error=_record_error(exc))
-        return WriteResult(request.idempotency_key, external_id=_external_id(self.settings.id_path, body))
+        return WriteResult(request.idempotency_key, external_id=_external_id(self._read_id, body))
 
     # -- batches --------------------------------------------------------------------------------
     async def _write_many(self, requests: list[WriteRequest]) -> list[WriteResult]:
@@ -105,7 +107,7 @@ class RestSink(Sink["RestConnector"]):
                 )
                 results.append(WriteResult(request.idempotency_key, error=error))
             else:
-                results.append(WriteResult(request.idempotency_key, external_id=_external_id(self.settings.id_path, entry)))
+                results.append(WriteResult(request.idempotency_key, external_id=_external_id(self._read_id, entry)))
         return results
 
     async def _exchange(self, path: str, body: Any, idempotency_key: str, answer_needed: bool) -> Any:
@@ -170,10 +172,10 @@ def _response_json(response: httpx.Response, needed: bool) -> Any:
         ) from None
 
 
-def _external_id(id_path: str | None, body: Any) -> str | None:
-    if id_path is None or not isinstance(body, (dict, list)):
+def _external_id(read_id: Callable[[Any], Any] | None, body: Any) -> str | None:
+    if read_id is None or not isinstance(body, (dict, list)):
         return None
-    value = jmespath.search(id_path, body)
+    value = read_id(body)
     return None if value is None else str(value)
 
 

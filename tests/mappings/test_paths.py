@@ -31,6 +31,19 @@ def test_fast_paths_agree_with_jmespath(record: Any, path: str) -> None:
     assert compile_path(path)(record) == jmespath.search(path, record)
 
 
+@settings(max_examples=150, deadline=None)
+@given(record=_JSON, paths=st.lists(_paths(), min_size=2, max_size=3))
+def test_fallbacks_between_paths_agree_with_jmespath(record: Any, paths: list[str]) -> None:
+    expression = " || ".join(paths)
+    assert compile_path(expression)(record) == jmespath.search(expression, record)
+
+
+def test_fallbacks_between_plain_paths_do_not_run_the_jmespath_interpreter() -> None:
+    getter = compile_path("updated_at || created_at")
+    assert getter({"updated_at": "", "created_at": "2026-01-01"}) == "2026-01-01"
+    assert "visit" not in repr(getter)  # a closure over the two getters, not jmespath's tree walk
+
+
 @settings(max_examples=50, deadline=None)
 @given(record=_JSON)
 def test_truthiness_is_jmespaths(record: Any) -> None:
