@@ -8,7 +8,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ._errors import MappingError
-from ._plan import Entry, Failure, build_object
+from ._codegen import generate_builder
+from ._plan import Entry, Failure
 from ._values import show, truncate_text
 
 __all__ = ["CompiledMapping"]
@@ -25,7 +26,7 @@ class CompiledMapping:
     ``source`` is what errors point at: the file, or the document's name when compiled from a dict.
     """
 
-    __slots__ = ("name", "direction", "source", "_entries", "_target_lines")
+    __slots__ = ("name", "direction", "source", "_entries", "_build", "_target_lines")
 
     def __init__(
         self,
@@ -40,6 +41,7 @@ class CompiledMapping:
         self.direction = direction
         self.source = source
         self._entries = entries
+        self._build = generate_builder(entries)
         self._target_lines = target_lines
 
     def __repr__(self) -> str:
@@ -56,7 +58,7 @@ class CompiledMapping:
                 f"a record must be a mapping, got {show(record)}", mapping=self.source, record_key=_key(record_key)
             )
         try:
-            return build_object(self._entries, record, record)
+            return self._build(record, record)
         except Failure as failure:
             raise MappingError(
                 failure.message,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ._codegen import generate_builder
 from ._compiled import CompiledMapping
 from ._errors import MappingError
 from ._overrides import apply_overrides
@@ -174,7 +175,7 @@ class _Compiler:
                 entries.append((key, evaluate, RuleSite(prefix + target, line)))
             else:
                 inner = self._entries(node, prefix=prefix, loc=loc, group=f"{group}{key}.")
-                entries.append((key, make_group(inner), RuleSite(f"{prefix}{group}{key}", None)))
+                entries.append((key, make_group(generate_builder(inner)), RuleSite(f"{prefix}{group}{key}", None)))
         return tuple(entries)
 
     # -- rules ---------------------------------------------------------------------------------
@@ -308,7 +309,7 @@ class _Compiler:
             self.error_prefix = outer_prefix
         return make_each(
             read,
-            entries,
+            generate_builder(entries),
             target=target,
             from_root=from_root,
             condition=self._condition(rule, target, line),
@@ -324,7 +325,7 @@ class _Compiler:
         entries = self.compile_fields(rule["fields"], prefix=f"{target}.", loc=loc, line=line_of(rule, "fields") or line)
         return make_object(
             read,
-            entries,
+            generate_builder(entries),
             from_root=self._flag(rule, "from_root", target, line),
             condition=self._condition(rule, target, line),
             required=self._flag(rule, "required", target, line),

@@ -18,7 +18,7 @@ import jmespath
 from jmespath import visitor
 from jmespath.exceptions import JMESPathError
 
-__all__ = ["Getter", "compile_path", "is_truthy", "PathSyntaxError"]
+__all__ = ["Getter", "compile_path", "field_chain", "is_truthy", "PathSyntaxError"]
 
 Getter = Callable[[Any], Any]
 
@@ -91,6 +91,19 @@ def _plain_steps(node: dict[str, Any]) -> list[_Step] | None:
                 return None
             steps += inner
         return steps
+    return None
+
+
+def field_chain(getter: Getter) -> tuple[str, ...] | None:
+    """The field names a getter reads one after the other (``a.b.c``), or None for any other getter.
+
+    The code generator writes such a read out as a ``.get`` chain instead of calling the getter.
+    """
+    if isinstance(getter, partial) and not getter.keywords:
+        if getter.func in (_field1, _field2, _field3):
+            return tuple(getter.args)
+        if getter.func is _fields:
+            return tuple(getter.args[0])
     return None
 
 

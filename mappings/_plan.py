@@ -1,10 +1,12 @@
-"""What a compiled mapping runs per record: closures over compiled expressions, nothing else.
+"""What a compiled mapping runs per record: evaluators over compiled expressions, nothing else.
 
 The compiler (``_compiler.py``) resolves every path, transform, lookup table and target path once;
-this module holds the small evaluators it assembles. Applying a mapping to a record is one walk over
-a tuple of ``(key, evaluate, site)`` entries per output object: no parsing, no dotted-path splitting
-and no dict merging per record. A rule that produces nothing returns :data:`OMIT` and its key is
-left out, so optional model fields keep their defaults.
+this module holds the small evaluators it assembles, one per rule, and defines what each rule does.
+An output object is a tuple of ``(key, evaluate, site)`` entries, evaluated in order by a
+:data:`Builder` that ``_codegen.py`` generates from them (leaf rules written out inline from their
+:class:`LeafSpec`): no parsing, no dotted-path splitting and no dict merging per record. A rule that
+produces nothing returns :data:`OMIT` and its key is left out, so optional model fields keep their
+defaults.
 """
 
 from __future__ import annotations
@@ -27,7 +29,12 @@ __all__ = [
     "RuleSite",
     "Failure",
     "StepCall",
-    "build_object",
+    "Builder",
+    "LeafSpec",
+    "interpret",
+    "StepFailed",
+    "Problem",
+    "message_of",
     "make_leaf",
     "make_group",
     "make_object",
@@ -65,7 +72,22 @@ class RuleSite:
 
 Entry = tuple[str, Evaluate, RuleSite]
 
-_NOWHERE = RuleSite("", None)
+Builder = Callable[[Any, Any], dict[str, Any]]
+"""``build(scope, root)``: one output object from a block's entries (see ``_codegen.py``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LeafSpec:
+    """What a leaf rule does, kept on its evaluator so the code generator can write it inline."""
+
+    read: Getter
+    steps: tuple[StepCall, ...]
+    from_root: bool
+    condition: Getter | None
+    make_default: Callable[[], Any] | None
+    required: bool
+    keep_null: bool
+    describe_source: str
 
 
 class Failure(Exception):
@@ -78,19 +100,19 @@ class Failure(Exception):
         self.message = message
 
 
-class _StepFailed(Exception):
+class StepFailed(Exception):
     def __init__(self, step: str, error: Exception) -> None:
         super().__init__(step)
         self.step = step
         self.error = error
 
 
-class _Problem(ValueError):
+class Problem(ValueError):
     """A rule-level problem (a required value missing, a list that is not a list)."""
 
 
-def _message_of(exc: Exception) -> str:
-    if isinstance(exc, _StepFailed):
+def message_of(exc: Exception) -> str:
+    if isinstance(exc, StepFailed):
         error = exc.error
         if isinstance(error, TransformError):
             return truncate_text(str(error), 300)
@@ -102,10 +124,14 @@ def _message_of(exc: Exception) -> str:
     return truncate_text(f"{type(exc).__name__}: {exc}", 300)
 
 
-def build_object(entries: tuple[Entry, ...], scope: Any, root: Any) -> dict[str, Any]:
-    """One output object: every entry evaluated in order, omitted ones left out."""
+def interpret(entries: tuple[Entry, ...], scope: Any, root: Any) -> dict[str, Any]:
+    """One output object, evaluated entry by entry through the evaluators themselves.
+
+    The reference for what a generated :data:`Builder` must do (the tests compare the two on every
+    shipped mapping); mappings run the generated code.
+    """
     out: dict[str, Any] = {}
-    site = _NOWHERE
+    site = RuleSite("", None)
     try:
         for key, evaluate, site in entries:
             value = evaluate(scope, root)
@@ -114,18 +140,19 @@ def build_object(entries: tuple[Entry, ...], scope: Any, root: Any) -> dict[str,
     except Failure:
         raise
     except Exception as exc:
-        cause = exc.error if isinstance(exc, _StepFailed) else exc
-        raise Failure(site.target, site.line, _message_of(exc)) from cause
+        cause = exc.error if isinstance(exc, StepFailed) else exc
+        raise Failure(site.target, site.line, message_of(exc)) from cause
     return out
 
 
-def make_group(entries: tuple[Entry, ...]) -> Evaluate:
+def make_group(build: Builder) -> Evaluate:
     """A nested object made by dotted targets (``ship_to.country``); left out when nothing in it is set."""
 
     def group(scope: Any, root: Any) -> Any:
-        out = build_object(entries, scope, root)
+        out = build(scope, root)
         return out if out else OMIT
 
+    group.group_builder = build  # type: ignore[attr-defined]  # inlined by the generated parent
     return group
 
 
@@ -152,11 +179,15 @@ def make_leaf(
     """A single value: read, run the steps (stopping at null), fall back to the default."""
     make_default = _default_maker(has_default, default)
     missing = OMIT if not keep_null else None
+    spec = LeafSpec(read, steps, from_root, condition, make_default, required, keep_null, describe_source)
 
     if not steps and condition is None and make_default is None and not required:
         if from_root:
-            return lambda scope, root: missing if (value := read(root)) is None else value
-        return lambda scope, root: missing if (value := read(scope)) is None else value
+            plain = lambda scope, root: missing if (value := read(root)) is None else value
+        else:
+            plain = lambda scope, root: missing if (value := read(scope)) is None else value
+        plain.leaf_spec = spec  # type: ignore[attr-defined]
+        return plain
 
     def leaf(scope: Any, root: Any) -> Any:
         source = root if from_root else scope
@@ -171,21 +202,22 @@ def make_leaf(
                     if value is None:
                         break
             except Exception as exc:
-                raise _StepFailed(name, exc) from exc
+                raise StepFailed(name, exc) from exc
         if value is None:
             if make_default is not None:
                 return make_default()
             if required:
-                raise _Problem(f"a value is required but {describe_source} gave nothing")
+                raise Problem(f"a value is required but {describe_source} gave nothing")
             return missing
         return value
 
+    leaf.leaf_spec = spec  # type: ignore[attr-defined]
     return leaf
 
 
 def make_object(
     read: Getter | None,
-    entries: tuple[Entry, ...],
+    build: Builder,
     *,
     from_root: bool,
     condition: Getter | None,
@@ -201,11 +233,11 @@ def make_object(
         inner = read(source) if read is not None else source
         if inner is None:
             if required:
-                raise _Problem(f"a value is required but {describe_source} gave nothing")
+                raise Problem(f"a value is required but {describe_source} gave nothing")
             return OMIT
-        if not isinstance(inner, Mapping):
-            raise _Problem(f"expected an object at {describe_source}, got {show(inner)}")
-        out = build_object(entries, inner, root)
+        if type(inner) is not dict and not isinstance(inner, Mapping):
+            raise Problem(f"expected an object at {describe_source}, got {show(inner)}")
+        out = build(inner, root)
         return out if out else OMIT
 
     return obj
@@ -213,7 +245,7 @@ def make_object(
 
 def make_each(
     read: Getter,
-    entries: tuple[Entry, ...],
+    build: Builder,
     *,
     target: str,
     from_root: bool,
@@ -235,15 +267,15 @@ def make_each(
             if make_default is not None:
                 return make_default()
             if required:
-                raise _Problem(f"a list is required but {describe_source} gave nothing")
+                raise Problem(f"a list is required but {describe_source} gave nothing")
             return OMIT
         if not isinstance(items, (list, tuple)):
-            raise _Problem(f"'each' expected a list at {describe_source}, got {show(items)}")
+            raise Problem(f"'each' expected a list at {describe_source}, got {show(items)}")
         out = []
         index = 0
         try:
             for index, item in enumerate(items):
-                out.append(build_object(entries, item, root))
+                out.append(build(item, root))
         except Failure as failure:
             failure.field = f"{target}[{index}].{failure.field}"
             raise

@@ -16,6 +16,8 @@ __all__ = ["to_decimal", "to_text", "quantizer"]
 
 
 def to_decimal(value: Any) -> Decimal:
+    if type(value) is Decimal and value.is_finite():  # the common case: JSON read with parse_float=Decimal
+        return value
     if isinstance(value, bool):
         raise TransformError(f"expected a decimal number, got {show(value)}")
     if isinstance(value, Decimal):

@@ -102,7 +102,7 @@ def money_amount(params: dict[str, Any]) -> Callable[[Any], str]:
         raise ValueError(f"unknown parameter '{sorted(params)[0]}'")
 
     def step(value: Any) -> str:
-        amount = _first_key(value, _AMOUNT_KEYS) if isinstance(value, Mapping) else value
+        amount = _first_key(value, _AMOUNT_KEYS) if type(value) is dict or isinstance(value, Mapping) else value
         if amount is None:
             raise TransformError(f"money_amount: expected money with an amount, got {show(value)}")
         number = to_decimal(amount)

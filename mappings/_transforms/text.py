@@ -17,6 +17,8 @@ _NOT_DIGITS = re.compile(r"[^0-9]")
 
 
 def _require_text(value: Any, name: str) -> str:
+    if type(value) is str:
+        return value
     if not isinstance(value, str):
         raise TransformError(f"{name}: expected text, got {show(value)}")
     return value
