@@ -27,6 +27,8 @@ class Money(CanonicalModel):
     @field_validator("amount", mode="before")
     @classmethod
     def _exact_amount(cls, value: Any) -> Any:
+        if type(value) is Decimal and value.is_finite():  # what mappings give: checked in one step
+            return value
         if isinstance(value, bool) or isinstance(value, float):
             raise ValueError("money amounts must be exact (Decimal, int or a decimal string), never a float")
         if isinstance(value, str):

@@ -16,8 +16,17 @@ __all__ = ["to_decimal", "to_text", "quantizer"]
 
 
 def to_decimal(value: Any) -> Decimal:
-    if type(value) is Decimal and value.is_finite():  # the common case: JSON read with parse_float=Decimal
+    kind = type(value)
+    if kind is Decimal and value.is_finite():  # the common cases first: JSON read with parse_float=Decimal,
         return value
+    if kind is str:  # and amounts written as text ("74.43")
+        try:
+            result = Decimal(value.strip())
+        except InvalidOperation:
+            raise TransformError(f"expected a decimal number, got {show(value)}") from None
+        if not result.is_finite():
+            raise TransformError(f"expected a finite number, got {show(value)}")
+        return result
     if isinstance(value, bool):
         raise TransformError(f"expected a decimal number, got {show(value)}")
     if isinstance(value, Decimal):

@@ -44,6 +44,11 @@ def _strptime_format(raw: Any) -> str | None:
 
 def _parse(value: Any, pattern: str | None, epoch_micros: int) -> datetime:
     """A datetime (naive or aware) from text, a number of epoch units or a datetime."""
+    if type(value) is str and pattern is None:  # the common case: ISO 8601 text
+        try:
+            return datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise TransformError(f"expected an ISO 8601 date-time (or give format:), got {show(value)}") from None
     if isinstance(value, datetime):
         return value
     if isinstance(value, date):
