@@ -322,7 +322,7 @@ class JobRunner:
             model._origin_key = record.key
         models = await plan.apply_operations([model for _, model in canonical])
         counts.skipped += max(len(canonical) - len(models), 0)  # dropped by a filter or a routing rule
-        pairs = [(SourceRecord(key=plan.trace_key_of(m, fallback=m._origin_key), payload=None), m) for m in models]
+        pairs = [(SourceRecord(key=plan.trace_key_of(m, fallback=_origin_key(m)), payload=None), m) for m in models]
         return counts, pairs
 
     # -- delivery (also used by `errors retry`) ---------------------------------------------------
@@ -427,7 +427,7 @@ class JobRunner:
                 done.append((request.idempotency_key, job, plan.name, plan.sink.name, result.external_id))
                 snapshots.append((request.trace_key, digests[request.idempotency_key]))
                 # A record an operation made (an available-to-sell figure) belongs to no source system.
-                origin = plan.source_system if getattr(request.record, "_origin_key", None) else DERIVED_SYSTEM
+                origin = plan.source_system if _origin_key(request.record) else DERIVED_SYSTEM
                 cid = canonical_id(plan.entity, origin, request.trace_key)
                 links.append((plan.entity, cid, origin, request.trace_key))
                 if result.external_id:
@@ -519,6 +519,16 @@ async def _settle(delivering: asyncio.Task[None] | None) -> None:
     await asyncio.wait([delivering])
     if not delivering.cancelled():
         delivering.exception()
+
+
+def _origin_key(model: Any) -> str | None:
+    """A document's ``_origin_key`` (None for a model without one).
+
+    Read from pydantic's private-attribute store: ``model._origin_key`` goes through a failed
+    attribute lookup and ``BaseModel.__getattr__``, about 2 us, twice for every record.
+    """
+    private = getattr(model, "__pydantic_private__", None)
+    return private.get("_origin_key") if private else None
 
 
 def _jsonable(value: Any) -> Any:

@@ -15,6 +15,7 @@ honours keys answers by replaying its first response; HTTP status retries stay i
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import string
@@ -143,8 +144,13 @@ def _payload_of(request: WriteRequest) -> Any:
     return record.model_dump(mode="json") if hasattr(record, "model_dump") else record
 
 
+@functools.lru_cache(maxsize=64)
+def _path_fields(template: str) -> tuple[str, ...]:
+    return tuple(name for _, name, _, _ in string.Formatter().parse(template) if name)
+
+
 def _render_path(template: str, payload: Any) -> str:
-    names = [name for _, name, _, _ in string.Formatter().parse(template) if name]
+    names = _path_fields(template)
     if not names:
         return template
     values = {}

@@ -8,6 +8,7 @@ or raise the typed error.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
@@ -105,11 +106,17 @@ def _can_resend(request: httpx.Request) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=1024)
+def _is_sensitive_header(raw_name: bytes) -> bool:
+    return is_sensitive_name(raw_name.decode("latin-1"))
+
+
 def _register_credentials(headers: httpx.Headers, url: httpx.URL | None = None) -> None:
     """Register credential-looking header and query values, so they are masked even where they are
     echoed back (an error body quoting the request, a redirect URL)."""
-    for name, value in headers.items():
-        if is_sensitive_name(name):
+    for raw_name, raw_value in headers.raw:
+        if _is_sensitive_header(raw_name):
+            value = raw_value.decode(headers.encoding)
             register_secret(value)
             scheme, _, credential = value.partition(" ")
             if credential and scheme.isalpha():
