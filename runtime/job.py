@@ -6,7 +6,6 @@ mapping that does not compile) is found here, before the first record is read.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pydantic_core
 from pydantic import BaseModel, ValidationError
 
 from crossdock.config.jobs import JobConfig, validate_connection_config
@@ -84,8 +84,11 @@ class FlowPlan:
         if self.out_mapping is None:
             return None
         try:
-            # json.loads of the Rust-serialised JSON is twice as fast as model_dump(mode="json"), same data
-            data = json.loads(json_text if json_text is not None else model.model_dump_json())
+            # The runner has the record's JSON already (for its digest): parsing it back with pydantic-core's
+            # parser (no string cache: these strings are not repeated) is faster than model_dump(mode="json")
+            # and than json.loads, and gives the same data.
+            text = json_text if json_text is not None else model.model_dump_json()
+            data = pydantic_core.from_json(text, cache_strings=False)
             return self.out_mapping.apply(data, record_key=trace_key)
         except MappingError as exc:
             raise RecordError(str(exc)) from None
