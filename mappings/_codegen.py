@@ -22,29 +22,11 @@ import itertools
 from typing import Any
 
 from ._paths import Getter, field_chain, is_truthy
-from ._plan import (
-    OMIT,
-    Builder,
-    Entry,
-    Failure,
-    LeafSpec,
-    Problem,
-    RuleSite,
-    StepFailed,
-    message_of,
-)
+from ._plan import OMIT, Builder, Entry, Failure, LeafSpec, Problem, StepFailed, cause_of, failure_at
 
 __all__ = ["generate_builder"]
 
 _serial = itertools.count()
-
-
-def _fail(site: RuleSite, exc: Exception) -> Failure:
-    return Failure(site.target, site.line, message_of(exc))
-
-
-def _cause(exc: Exception) -> BaseException:
-    return exc.error if isinstance(exc, StepFailed) else exc
 
 
 def generate_builder(entries: tuple[Entry, ...]) -> Builder:
@@ -55,8 +37,8 @@ def generate_builder(entries: tuple[Entry, ...]) -> Builder:
         "StepFailed": StepFailed,
         "Problem": Problem,
         "is_truthy": is_truthy,
-        "fail": _fail,
-        "cause": _cause,
+        "fail": failure_at,
+        "cause": cause_of,
         "SITES": tuple(site for _, _, site in entries),
     }
     body: list[str] = []

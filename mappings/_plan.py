@@ -32,6 +32,8 @@ __all__ = [
     "Builder",
     "LeafSpec",
     "interpret",
+    "failure_at",
+    "cause_of",
     "StepFailed",
     "Problem",
     "message_of",
@@ -140,9 +142,18 @@ def interpret(entries: tuple[Entry, ...], scope: Any, root: Any) -> dict[str, An
     except Failure:
         raise
     except Exception as exc:
-        cause = exc.error if isinstance(exc, StepFailed) else exc
-        raise Failure(site.target, site.line, message_of(exc)) from cause
+        raise failure_at(site, exc) from cause_of(exc)
     return out
+
+
+def failure_at(site: RuleSite, exc: Exception) -> Failure:
+    """The :class:`Failure` for a rule at ``site`` that raised ``exc``."""
+    return Failure(site.target, site.line, message_of(exc))
+
+
+def cause_of(exc: Exception) -> BaseException:
+    """What a failure is chained to: the transform's own error for a failed step."""
+    return exc.error if isinstance(exc, StepFailed) else exc
 
 
 def make_group(build: Builder) -> Evaluate:

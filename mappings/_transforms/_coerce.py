@@ -16,30 +16,21 @@ __all__ = ["to_decimal", "to_text", "quantizer"]
 
 
 def to_decimal(value: Any) -> Decimal:
-    kind = type(value)
-    if kind is Decimal and value.is_finite():  # the common cases first: JSON read with parse_float=Decimal,
+    if type(value) is Decimal and value.is_finite():  # the common case: JSON read with parse_float=Decimal
         return value
-    if kind is str:  # and amounts written as text ("74.43")
+    if isinstance(value, str):  # the next most common: amounts written as text ("74.43")
         try:
             result = Decimal(value.strip())
         except InvalidOperation:
             raise TransformError(f"expected a decimal number, got {show(value)}") from None
-        if not result.is_finite():
-            raise TransformError(f"expected a finite number, got {show(value)}")
-        return result
-    if isinstance(value, bool):
+    elif isinstance(value, bool):
         raise TransformError(f"expected a decimal number, got {show(value)}")
-    if isinstance(value, Decimal):
+    elif isinstance(value, Decimal):
         result = value
     elif isinstance(value, int):
         return Decimal(value)
     elif isinstance(value, float):
         result = Decimal(str(value))
-    elif isinstance(value, str):
-        try:
-            result = Decimal(value.strip())
-        except InvalidOperation:
-            raise TransformError(f"expected a decimal number, got {show(value)}") from None
     else:
         raise TransformError(f"expected a decimal number, got {show(value)}")
     if not result.is_finite():

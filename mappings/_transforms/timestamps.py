@@ -44,11 +44,12 @@ def _strptime_format(raw: Any) -> str | None:
 
 def _parse(value: Any, pattern: str | None, epoch_micros: int) -> datetime:
     """A datetime (naive or aware) from text, a number of epoch units or a datetime."""
-    if type(value) is str and pattern is None:  # the common case: ISO 8601 text
+    if isinstance(value, str):  # the common case first
         try:
-            return datetime.fromisoformat(value.strip())
+            return datetime.strptime(value.strip(), pattern) if pattern else datetime.fromisoformat(value.strip())
         except ValueError:
-            raise TransformError(f"expected an ISO 8601 date-time (or give format:), got {show(value)}") from None
+            expected = f"a date-time like {pattern!r}" if pattern else "an ISO 8601 date-time (or give format:)"
+            raise TransformError(f"expected {expected}, got {show(value)}") from None
     if isinstance(value, datetime):
         return value
     if isinstance(value, date):
@@ -56,14 +57,7 @@ def _parse(value: Any, pattern: str | None, epoch_micros: int) -> datetime:
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         micros = to_decimal(value) * epoch_micros
         return _EPOCH + timedelta(microseconds=int(micros))
-    if not isinstance(value, str):
-        raise TransformError(f"expected a date-time, got {show(value)}")
-    text = value.strip()
-    try:
-        return datetime.strptime(text, pattern) if pattern else datetime.fromisoformat(text)
-    except ValueError:
-        expected = f"a date-time like {pattern!r}" if pattern else "an ISO 8601 date-time (or give format:)"
-        raise TransformError(f"expected {expected}, got {show(value)}") from None
+    raise TransformError(f"expected a date-time, got {show(value)}")
 
 
 def _epoch_micros(params: dict[str, Any]) -> int:
